@@ -54,7 +54,7 @@ function seaweedArgs(config: StackConfig): string[] {
     '-master.volumeSizeLimitMB=256', '-volume.max=64', '-master.electionTimeout=2s',
     '-filer', `-filer.port=${p.weedFiler}`, `-filer.port.grpc=${p.weedFilerGrpc}`,
     '-s3', `-s3.port=${p.s3}`, `-s3.port.grpc=${p.s3Grpc}`,
-    '-s3.port.iceberg=0', '-s3.port.lance=0',
+    '-s3.port.iceberg=0', '-s3.port.lance=0', '-s3.autoCreateBucket=false',
     `-s3.config=${join(config.dataDir, 'seaweedfs-s3.json')}`,
   ]; // prettier-ignore
 }

@@ -90,7 +90,18 @@ export function writeCifar10Dir(dir: string, seed: number, perBatch = 3): void {
   };
   for (let n = 1; n <= 5; n++) writeFileSync(join(dir, `data_batch_${n}.bin`), batch(seed + n));
   writeFileSync(join(dir, 'test_batch.bin'), batch(seed + 9));
-  const names = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+  const names = [
+    'airplane',
+    'automobile',
+    'bird',
+    'cat',
+    'deer',
+    'dog',
+    'frog',
+    'horse',
+    'ship',
+    'truck',
+  ];
   writeFileSync(join(dir, 'batches.meta.txt'), `${names.join('\n')}\n\n`);
 }
 
@@ -100,7 +111,10 @@ export function writeCifar100Dir(dir: string, seed: number, trainCount = 6, test
   const batch = (s: number, count: number) => {
     const fine = seededBytes(count, s, 100);
     const labels = Array.from(fine, (label) => [label % 20, label]);
-    return cifarBatch(labels, labels.map((_, i) => seededBytes(3072, s * 100 + i)));
+    return cifarBatch(
+      labels,
+      labels.map((_, i) => seededBytes(3072, s * 100 + i)),
+    );
   };
   writeFileSync(join(dir, 'train.bin'), batch(seed, trainCount));
   writeFileSync(join(dir, 'test.bin'), batch(seed + 1, testCount));

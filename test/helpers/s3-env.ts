@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto';
 
 import { ObjectStore, StoreOptions } from '../../activities/s3-store';
 
-const REQUIRED = ['AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'SWNAS_BUCKET'];
+const REQUIRED = [
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'SWNAS_BUCKET',
+];
 
 /** Throws, naming what is missing, unless the S3 environment of the stack is set. */
 export function requireS3Env(): void {

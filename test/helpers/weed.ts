@@ -110,7 +110,9 @@ export async function privateWeed(dir: string): Promise<PrivateWeed> {
         } catch (err) {
           const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata;
           if (status?.httpStatusCode === 404) return;
-          if (Date.now() > deadline) throw new Error(`private weed in ${dir} never came up`, { cause: err });
+          if (Date.now() > deadline) {
+            throw new Error(`private weed in ${dir} never came up`, { cause: err });
+          }
           await new Promise((done) => setTimeout(done, 500));
         }
       }
