@@ -1,0 +1,2 @@
+// Workflow bundle entry: every workflow the control worker runs.
+export { stageWiseSearch } from './search';
