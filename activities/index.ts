@@ -2,6 +2,7 @@
 // I/O on the control queue. Workflows import only their types (workflows/activity-types).
 import type { ControlActivities, TrainActivities } from '../workflows/activity-types';
 import { resolveDatasetInfo } from './dataset-activity';
+import { writeReport } from './report-activity';
 import { evaluateCandidate, scoreCandidate } from './score-activity';
 import { trainCandidate } from './train-activity';
 
@@ -12,5 +13,5 @@ export function createTrainActivities(): TrainActivities {
 
 /** Activities of the `swnas-control` queue. */
 export function createControlActivities(): ControlActivities {
-  return { resolveDataset: resolveDatasetInfo };
+  return { resolveDataset: resolveDatasetInfo, writeReport };
 }

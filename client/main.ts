@@ -18,6 +18,10 @@ const COMMANDS: Record<string, { summary: string; load: () => CommandModule }> =
     summary: 'import | list | show datasets in S3',
     load: () => require('./commands/dataset'),
   },
+  baseline: {
+    summary: 'train one uniform ResNet with the search recipe',
+    load: () => require('./commands/baseline'),
+  },
   worker: {
     summary: 'run a worker: --queue train|control|all',
     load: () => require('./commands/worker'),

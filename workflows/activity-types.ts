@@ -1,6 +1,7 @@
 // The contracts between the search workflow and its activities. Every activity takes one
 // input object so fields can be added later; payloads carry small JSON only (depths,
 // scores, metrics and S3 object keys, never tensors).
+import type { WriteReportInput, WriteReportResult } from './report-types';
 import type { SearchSpec } from './spec';
 
 /** Input of `resolveDataset` (control queue): a dataset name as imported into S3. */
@@ -91,6 +92,7 @@ export interface TrainHeartbeat {
 /** Activities of the control task queue. */
 export interface ControlActivities {
   resolveDataset(input: ResolveDatasetInput): Promise<DatasetInfo>;
+  writeReport(input: WriteReportInput): Promise<WriteReportResult>;
 }
 
 /** Activities of the train task queue. */

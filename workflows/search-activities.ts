@@ -18,6 +18,7 @@ import {
   type TrainResult,
 } from './activity-types';
 import { TRAIN_TASK_QUEUE } from './constants';
+import type { WriteReportInput, WriteReportResult } from './report-types';
 import type { SearchSpec } from './spec';
 
 /** Start-to-close timeout of resolveDataset: it reads one manifest. */
@@ -46,6 +47,10 @@ export class SearchActivities {
       startToCloseTimeout: RESOLVE_TIMEOUT_MS,
       retry,
     });
+  }
+
+  writeReport(input: WriteReportInput): Promise<WriteReportResult> {
+    return this.control.writeReport(input);
   }
 
   resolveDataset(dataset: string): Promise<DatasetInfo> {

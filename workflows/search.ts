@@ -14,6 +14,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -63,7 +64,9 @@ export async function stageWiseSearch(input: SearchInput): Promise<SearchResult>
   setHandler(stopSignal, () => search.requestStop());
 
   try {
-    return await search.run();
+    const result = await search.run();
+    await search.writeReport(result);
+    return result;
   } catch (err) {
     if (!(err instanceof ContinueAsNew)) search.end(isCancellation(err) ? 'cancelled' : 'failed');
     throw err;
@@ -121,6 +124,24 @@ class StageWiseSearch {
       if (await this.pause()) return this.finish('stopSignal');
     }
     return this.finish('iterationLimit');
+  }
+
+  /** Writes the report under searches/<id>/report/; a failure is logged, not fatal. */
+  async writeReport(result: SearchResult): Promise<void> {
+    // Searches recorded before reports existed replay without this activity.
+    if (!patched('write-report') || !this.state.dataset) return;
+    const { dataset } = this.state;
+    try {
+      await this.activities.writeReport({
+        searchId: result.searchId,
+        result,
+        spec: this.spec,
+        datasetId: dataset.datasetId,
+        dataset,
+      });
+    } catch (err) {
+      log.warn('report not written', { searchId: result.searchId, error: String(err) });
+    }
   }
 
   progress(): SearchProgress {

@@ -9,11 +9,12 @@ import { UsageError } from '../errors';
 import { parseFlags } from '../search-args';
 import { listSearches } from '../search-list';
 import { defaultSearchId, parseStartArgs, START_HELP } from '../search-spec-flags';
+import { runReport } from '../search-report';
 import { pendingSteps, resultView, statusView } from '../search-view';
 import { queryProgress, watchSearch } from '../search-watch';
 import { withClient, workflowUiUrl, type TemporalClient } from '../temporal';
 
-const HELP = `usage: swnas search <start|watch|status|result|stop|cancel|list> [args]
+const HELP = `usage: swnas search <start|watch|status|result|stop|cancel|list|report> [args]
 
   start [flags]          start a search (swnas search start --help)
   watch <id>             live progress until the search ends (exit 0 completed, 1 otherwise)
@@ -21,7 +22,8 @@ const HELP = `usage: swnas search <start|watch|status|result|stop|cancel|list> [
   result <id> [--json]   the result of a finished search
   stop <id>              finish the current candidate, then return the best so far
   cancel <id>            cancel now; the running training stops within a batch
-  list [--json]          searches known to the server, newest first`;
+  list [--json]          searches known to the server, newest first
+  report <id> [--out DIR]  write report.html, report.json and the figures' SVGs locally`;
 
 type Subcommand = (args: string[]) => Promise<number>;
 
@@ -33,6 +35,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   stop: (args) => withId(args, stop),
   cancel: (args) => withId(args, cancel),
   list,
+  report: runReport,
 };
 
 /** Entry point of `swnas search`. */

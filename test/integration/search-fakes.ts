@@ -64,6 +64,9 @@ export class FakeLab {
     this.released.add(searchId);
   }
 
+  /** Searches whose report the workflow asked for, in order. */
+  readonly reportsWritten: string[] = [];
+
   controlActivities(): ControlActivities {
     return {
       async resolveDataset({ dataset }): Promise<DatasetInfo> {
@@ -75,6 +78,11 @@ export class FakeLab {
           shape: [28, 28, 1] as [number, number, number],
         };
         return { ...info, classes: 10, trainCount: FAKE_TRAIN_COUNT, testCount: 200 };
+      },
+      writeReport: async ({ searchId }) => {
+        this.reportsWritten.push(searchId);
+        const htmlKey = `searches/${searchId}/report/report.html`;
+        return { htmlKey, keys: [htmlKey] };
       },
     };
   }

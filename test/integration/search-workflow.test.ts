@@ -103,6 +103,7 @@ test('runs a search to convergence, growing exactly the stages decideGrowth pick
   assert.deepEqual(result.decisions[0].grow, first.grow);
   assert.deepEqual(result.decisions[0].nextDepths, first.nextDepths);
   assert.equal(result.decisions[1].converged, true);
+  assert.ok(lab.reportsWritten.includes(handle.workflowId), 'no report was written at the end');
   await recordHistory('converged-search', handle);
 });
 
