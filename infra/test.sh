@@ -6,6 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 bash infra/setup.sh
+bash infra/install-chromium.sh
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/swnas-test.XXXXXX")
 export SWNAS_DATA_DIR="$data" SWNAS_CACHE_DIR="$data/cache"
