@@ -1,6 +1,7 @@
 // Trains a candidate with a hand-written loop: one optimizer step per batch inside tf.tidy,
 // so that every batch can report progress and notice cancellation. Knows nothing of
-// Temporal or S3; the training activity passes hooks that heartbeat and checkpoint.
+// Temporal or S3; the training activity passes hooks that heartbeat and checkpoint. On the
+// native backend, batch norm and ReLU train on TensorFlow's fused kernels (./fused-ops).
 import type {
   LayersModel,
   MomentumOptimizer,
@@ -10,6 +11,7 @@ import type {
   Variable,
 } from '@tensorflow/tfjs';
 
+import { enableFusedTraining } from './fused-ops';
 import {
   type Augmentation,
   imageBatch,
@@ -55,6 +57,8 @@ export interface TrainingConfig {
   seed?: number;
   /** Epochs already done (resume); the caller has restored weights and optimizer. Default 0. */
   startEpoch?: number;
+  /** Fused batch-norm and ReLU kernels on the native backend (activities/fused-ops); default true. */
+  fusedKernels?: boolean;
 }
 
 /** Metrics of one finished epoch; `epoch` is 1-based (epochs completed so far). */
@@ -286,6 +290,7 @@ export async function trainCandidate(
   hooks: TrainingHooks = {},
 ): Promise<EpochMetrics[]> {
   checkData(model, data);
+  if (config.fusedKernels ?? true) enableFusedTraining(model);
   const schedule = resolveSchedule(config.learningRate);
   const run: EpochRun = {
     model,

@@ -4,7 +4,8 @@
 // GFLOP/s (2 FLOPs per MAC, x3 for forward + both backward passes) and the ratios.
 //
 //   node dist/bench/train-throughput.js [--steps 20] [--warmup 3] [--batch 128]
-//        [--js-batch 8] [--js-steps 1] [--skip-js] [--skip-keras]
+//        [--js-batch 8] [--js-steps 1] [--skip-js] [--skip-keras] [--case 9,9,9:32x32x3 ...]
+//        [--plain]   (tfjs' own batch-norm and ReLU ops instead of the fused kernels)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -25,6 +26,7 @@ interface Run {
   batch: number;
   warmup: number;
   steps: number;
+  fusedKernels?: boolean;
 }
 
 const CASES: Case[] = [
@@ -37,7 +39,8 @@ const CLASSES = 10;
 const TF_PIN = 'tensorflow-cpu==2.18.1';
 
 /** Images per second of trainCandidate on the backend this process loaded. */
-async function measureTfjs({ depths, input }: Case, { batch, warmup, steps }: Run) {
+async function measureTfjs({ depths, input }: Case, run: Run) {
+  const { batch, warmup, steps, fusedKernels } = run;
   const [h, w, c] = input;
   const count = (warmup + steps) * batch;
   const pixels = Uint8Array.from({ length: count * h * w * c }, (_, i) => (i * 7919) % 256);
@@ -60,7 +63,7 @@ async function measureTfjs({ depths, input }: Case, { batch, warmup, steps }: Ru
   await trainCandidate(
     model,
     { classes: CLASSES, train },
-    { epochs: 1, batchSize: batch },
+    { epochs: 1, batchSize: batch, fusedKernels },
     { onBatchEnd },
   );
   model.dispose();
@@ -134,6 +137,8 @@ function parse() {
       child: { type: 'boolean', default: false },
       depths: { type: 'string', default: '2,2,2' },
       input: { type: 'string', default: '32x32x3' },
+      case: { type: 'string', multiple: true },
+      plain: { type: 'boolean', default: false },
     },
   });
   return values;
@@ -145,6 +150,7 @@ async function main(): Promise<void> {
     batch: Number(flags.batch),
     warmup: Number(flags.warmup),
     steps: Number(flags.steps),
+    fusedKernels: !flags.plain,
   };
   if (flags.child) {
     const testCase = {
@@ -181,7 +187,9 @@ async function main(): Promise<void> {
     'native/JS',
   ];
   console.log(header.join(' | '));
-  for (const testCase of CASES) {
+  const caseName = ({ depths, input }: Case) => `${depths.join(',')}:${input.join('x')}`;
+  const cases = flags.case ? CASES.filter((c) => flags.case?.includes(caseName(c))) : CASES;
+  for (const testCase of cases) {
     const macs = candidateCost({
       inputShape: testCase.input,
       classes: CLASSES,
