@@ -18,6 +18,13 @@ import { tf } from './tf';
 
 export { InvalidArchitecture, stageOutputNames } from './architecture';
 
+/**
+ * Batch-norm moving-average momentum. Keras' 0.99 needs thousands of steps before the
+ * moving statistics that inference uses catch up with the batch statistics; a candidate
+ * trained for a few hundred steps would then be evaluated at chance. 0.9 converges in tens.
+ */
+export const BN_MOMENTUM = 0.9;
+
 /** What buildCandidate needs: the architecture plus training-time regularisation. */
 export interface CandidateOptions extends ArchitectureSpec {
   /** L2 factor on convolution and dense kernels; default 1e-4. */
@@ -57,7 +64,7 @@ class LayerFactory {
       useBias: false,
       ...this.kernelSettings(),
     });
-    const bn = tf.layers.batchNormalization({ name: `${name}_bn` });
+    const bn = tf.layers.batchNormalization({ name: `${name}_bn`, momentum: BN_MOMENTUM });
     return bn.apply(conv.apply(x)) as SymbolicTensor;
   }
 
