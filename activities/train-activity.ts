@@ -106,7 +106,7 @@ async function train(input: CandidateInput): Promise<TrainResult> {
 
   // 2. Train, with a checkpoint after every epoch and a heartbeat after every batch.
   let checkpointKey = start.checkpointKey;
-  let lastAccuracy = start.history.at(-1)?.accuracy ?? 0;
+  let lastAccuracy = start.history.at(-1)?.accuracy ?? null;
   const history = [...start.history];
   try {
     await runTraining(

@@ -9,6 +9,7 @@ export function parseFlags<T extends ParseArgsConfig>(config: T, help: string) {
     return parseArgs({ strict: true, ...config });
   } catch (err) {
     if (!(err instanceof TypeError)) throw err;
-    throw new UsageError(`${err.message}\n\n${help}`, { cause: err });
+    // No cause: the message already carries parseArgs' own words.
+    throw new UsageError(`${err.message}\n\n${help}`);
   }
 }

@@ -53,7 +53,7 @@ export function stepLine(progress: SearchProgress | null, step: PendingStep): st
   const done = (beat.epoch - 1 + beat.batch / beat.batches) / beat.epochs;
   const figures =
     `epoch ${beat.epoch}/${beat.epochs} batch ${beat.batch}/${beat.batches}` +
-    `  loss ${beat.loss.toFixed(4)}  acc ${(beat.accuracy * 100).toFixed(1)}%`;
+    `  loss ${beat.loss.toFixed(4)}  acc ${accuracyText(beat.accuracy)}`;
   return `${name}  ${progressBar(done)} ${figures}${retry}${failure}`;
 }
 
@@ -107,4 +107,9 @@ const STOP_REASONS: Record<SearchResult['stopReason'], string> = {
 
 function pct(value: number | null): string {
   return value === null ? '-' : `${(value * 100).toFixed(2)}%`;
+}
+
+/** Accuracy of the last finished epoch; none before the first epoch ends. */
+function accuracyText(accuracy: number | null): string {
+  return accuracy === null ? '-' : `${(accuracy * 100).toFixed(1)}%`;
 }

@@ -52,7 +52,10 @@ async function finalView(handle: WorkflowHandle, status: string, screen: Screen)
     screen.draw(resultView(result));
     return status === 'COMPLETED' ? 0 : 1;
   } catch (err) {
-    screen.draw(`${handle.workflowId}: ${status.toLowerCase()}: ${formatError(err)}`);
+    // The reason goes to stderr too, where scripts look for why a command failed.
+    const line = `${handle.workflowId}: ${status.toLowerCase()}: ${formatError(err)}`;
+    screen.draw(line);
+    console.error(`swnas: ${line}`);
     return 1;
   }
 }

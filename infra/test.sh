@@ -23,7 +23,8 @@ shopt -s nullglob
 files=(dist/test/unit/*.test.js dist/test/integration/*.test.js dist/test/replay/*.test.js)
 tap="$data/results.tap"
 status=0
-node --test --test-reporter=spec --test-reporter-destination=stdout \
+# One file at a time: the durability tests kill and restart workers of the shared stack.
+node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" "${files[@]}" || status=$?
 
 # One closing line that any CI reader understands.

@@ -84,7 +84,8 @@ export interface TrainHeartbeat {
   batch: number;
   batches: number;
   loss: number;
-  accuracy: number;
+  /** Training accuracy of the last finished epoch; null during the first. */
+  accuracy: number | null;
   /** Key of the newest complete checkpoint, if any. */
   checkpointKey?: string;
 }
