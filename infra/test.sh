@@ -7,6 +7,7 @@ cd "$root"
 
 bash infra/setup.sh
 bash infra/install-chromium.sh
+npm run --silent lint
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/swnas-test.XXXXXX")
 export SWNAS_DATA_DIR="$data" SWNAS_CACHE_DIR="$data/cache"
