@@ -62,7 +62,11 @@ async function main(searchId: string): Promise<void> {
     const result = (await handle.result()) as SearchResult;
     const history = await handle.fetchHistory();
     const events = history.events ?? [];
-    const wallMs = millis(events[events.length - 1]) - millis(events[0]);
+    // Until a control worker picks up the first workflow task the search has not begun:
+    // that wait is worker start-up (bundling the workflow code), reported on its own.
+    const firstTask = events.find((e) => e.workflowTaskStartedEventAttributes);
+    const startupMs = firstTask ? millis(firstTask) - millis(events[0]) : 0;
+    const wallMs = millis(events[events.length - 1]) - millis(events[0]) - startupMs;
     const epochMs = result.candidates
       .flatMap((c) => c.epochs ?? [])
       .reduce((sum, epoch) => sum + epoch.seconds * 1000, 0);
@@ -78,6 +82,7 @@ async function main(searchId: string): Promise<void> {
     const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
     console.log(`search ${searchId}: ${result.candidates.length} candidates`);
+    console.log(`waiting for a control worker    ${s(startupMs)} (not counted below)`);
     console.log(`wall time                       ${s(wallMs)}`);
     console.log(`training epochs                 ${s(epochMs)}`);
     console.log(`scoring and evaluation          ${s(scoringMs)}`);
