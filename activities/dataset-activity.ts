@@ -2,20 +2,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { DatasetInfo, ResolveDatasetInput } from '../workflows/activity-types';
 import { workerStore } from './candidate-context';
-import { DatasetNotFound, resolveDataset } from './dataset-import';
+import { datasetInfo, DatasetNotFound, resolveDataset } from './dataset-import';
 import { toActivityFailure } from './store-errors';
 
 /** The newest import of a dataset name, or exactly the import a full id names. */
 export async function resolveDatasetInfo(input: ResolveDatasetInput): Promise<DatasetInfo> {
   try {
-    const manifest = await resolveDataset(workerStore(), input.dataset);
-    return {
-      datasetId: manifest.id,
-      shape: manifest.shape,
-      classes: manifest.classes,
-      trainCount: manifest.counts.train,
-      testCount: manifest.counts.test,
-    };
+    return datasetInfo(await resolveDataset(workerStore(), input.dataset));
   } catch (err) {
     if (err instanceof DatasetNotFound) {
       throw ApplicationFailure.create({

@@ -8,6 +8,7 @@ import { DatasetSource, loadSource } from './dataset-sources';
 import { ObjectStore, sha256Hex } from './s3-store';
 import { ObjectMissing } from './store-errors';
 import { DATASET_FILES, DatasetFile, datasetKey, manifestKey } from './store-keys';
+import type { DatasetInfo } from '../workflows/activity-types';
 
 /** manifest.json of a dataset: everything a trainer needs besides the raw bytes. */
 export interface DatasetManifest {
@@ -191,4 +192,15 @@ export async function resolveDataset(
     );
   }
   return newest.manifest;
+}
+
+/** The facts of a manifest that a search carries in its payloads. */
+export function datasetInfo(manifest: DatasetManifest): DatasetInfo {
+  return {
+    datasetId: manifest.id,
+    shape: manifest.shape,
+    classes: manifest.classes,
+    trainCount: manifest.counts.train,
+    testCount: manifest.counts.test,
+  };
 }

@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { resolveDataset } from '../activities/dataset-import';
+import { datasetInfo, resolveDataset } from '../activities/dataset-import';
 import { buildReportFiles, reportEnvironment } from '../activities/report';
 import { storeFromEnv } from '../activities/s3-store';
 import type { DatasetInfo } from '../workflows/activity-types';
@@ -94,12 +94,5 @@ async function startInput(
  * newest import of that name, not necessarily the one the search trained on.
  */
 async function datasetByName(name: string): Promise<DatasetInfo> {
-  const manifest = await resolveDataset(storeFromEnv(), name);
-  return {
-    datasetId: manifest.id,
-    shape: manifest.shape,
-    classes: manifest.classes,
-    trainCount: manifest.counts.train,
-    testCount: manifest.counts.test,
-  };
+  return datasetInfo(await resolveDataset(storeFromEnv(), name));
 }
