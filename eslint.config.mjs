@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // The command line loads each command lazily, so that `swnas stack` never loads TensorFlow.
-    files: ['client/main.ts', 'client/commands/worker.ts'],
+    files: ['client/main.ts', 'client/commands/worker.ts', 'client/commands/search.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

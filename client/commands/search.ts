@@ -9,7 +9,6 @@ import { UsageError } from '../errors';
 import { parseFlags } from '../search-args';
 import { listSearches } from '../search-list';
 import { defaultSearchId, parseStartArgs, START_HELP } from '../search-spec-flags';
-import { runReport } from '../search-report';
 import { pendingSteps, resultView, statusView } from '../search-view';
 import { queryProgress, watchSearch } from '../search-watch';
 import { withClient, workflowUiUrl, type TemporalClient } from '../temporal';
@@ -35,7 +34,8 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   stop: (args) => withId(args, stop),
   cancel: (args) => withId(args, cancel),
   list,
-  report: runReport,
+  // Loaded on demand: the report pulls in Vega and the S3 client, which status does not need.
+  report: (args) => require('../search-report').runReport(args),
 };
 
 /** Entry point of `swnas search`. */
@@ -67,7 +67,8 @@ async function start(args: string[]): Promise<number> {
         // A search id names its S3 objects: never reuse one, even after the search closed.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ spec }],
-        staticSummary: `Stage-wise search on ${spec.dataset} from ${depthsText(spec.initialDepths)}`,
+        staticSummary:
+          `Stage-wise search on ${spec.dataset} ` + `from ${depthsText(spec.initialDepths)}`,
         staticDetails: `\`\`\`json\n${JSON.stringify(spec, null, 2)}\n\`\`\``,
         // Set at start so `list` shows the search before a worker has picked it up.
         typedSearchAttributes: [
