@@ -36,7 +36,8 @@ export function resolveArchitecture(spec: ArchitectureSpec): Required<Architectu
     !inputShape.every(isPositiveInteger)
   ) {
     throw new InvalidArchitecture(
-      `inputShape must be three positive integers [height, width, channels], got ${JSON.stringify(inputShape)}`,
+      'inputShape must be three positive integers [height, width, channels], ' +
+        `got ${JSON.stringify(inputShape)}`,
     );
   }
   if (!isPositiveInteger(classes) || classes < 2) {
@@ -54,7 +55,8 @@ export function resolveArchitecture(spec: ArchitectureSpec): Required<Architectu
   const widths = spec.widths ?? defaultWidths(depths.length);
   if (widths.length !== depths.length) {
     throw new InvalidArchitecture(
-      `widths has ${widths.length} entries but depths has ${depths.length}; give one width per stage`,
+      `widths has ${widths.length} entries but depths has ${depths.length}; ` +
+        'give one width per stage',
     );
   }
   widths.forEach((width, s) => {

@@ -5,7 +5,10 @@
 export interface LearningRateSchedule {
   /** Rate of the first epoch; default 0.1. */
   initial: number;
-  /** 'step' multiplies by `factor` at each boundary, 'cosine' anneals to `minimum'; default 'step'. */
+  /**
+   * 'step' multiplies by `factor` at each boundary, 'cosine' anneals to `minimum';
+   * default 'step'.
+   */
   decay: 'step' | 'cosine' | 'constant';
   /** Step boundaries as fractions of the epochs; default [0.5, 0.75]. */
   boundaries: number[];

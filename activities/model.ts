@@ -1,6 +1,7 @@
 // The candidate network: a CIFAR-style ResNet v1 (He et al. 2016, section 4.2).
 //
-//   input [h, w, c] -> conv3x3(16)-BN-ReLU -> stage 1 .. stage S -> global avg pool -> dense softmax
+//   input [h, w, c] -> conv3x3(16)-BN-ReLU -> stage 1 .. stage S
+//     -> global avg pool -> dense softmax
 //
 // A stage is `depth` basic blocks (conv3x3-BN-ReLU-conv3x3-BN, + shortcut, ReLU). The first
 // block of every stage after the first has stride 2 and a 1x1 strided projection + BN on its

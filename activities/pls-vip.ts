@@ -67,9 +67,9 @@ function oneHot(labels: ArrayLike<number>, classes: number): Float64Array {
 }
 
 /**
- * VIP_j = sqrt(p · Σ_a s_a (w_ja / ||w_a||)² / Σ_a s_a) with s_a = (TᵀT QᵀQ)_aa. The scores are
- * orthogonal, so s_a is the Y variance component a explains, (t_a't_a)(q_a'q_a). All zeros
- * when no component could be fitted (e.g. every feature constant).
+ * VIP_j = sqrt(p · Σ_a s_a (w_ja / ||w_a||)² / Σ_a s_a) with s_a = (TᵀT QᵀQ)_aa.
+ * The scores are orthogonal, so s_a is the Y variance component a explains, (t_a't_a)(q_a'q_a).
+ * All zeros when no component could be fitted (e.g. every feature constant).
  */
 export function vipScores(fit: PlsFit, p: number): number[] {
   const { xWeights: w, xScores: t, yLoadings: q } = fit;

@@ -57,7 +57,10 @@ export interface TrainingConfig {
   seed?: number;
   /** Epochs already done (resume); the caller has restored weights and optimizer. Default 0. */
   startEpoch?: number;
-  /** Fused batch-norm and ReLU kernels on the native backend (activities/fused-ops); default true. */
+  /**
+   * Fused batch-norm and ReLU kernels on the native backend (activities/fused-ops);
+   * default true.
+   */
   fusedKernels?: boolean;
 }
 

@@ -89,7 +89,8 @@ function rowText(row: Row): string {
 }
 
 const HEADER = [
-  '| Architecture | Depths | Layers | Params (M) | MACs (M) | Inference (ms) | Test accuracy (%) | Models trained |',
+  '| Architecture | Depths | Layers | Params (M) | MACs (M) | Inference (ms) ' +
+    '| Test accuracy (%) | Models trained |',
   '|---|---|---|---:|---:|---:|---|---:|',
 ];
 
@@ -104,7 +105,8 @@ export function paperTable(runs: SeedRun[], trained: UniformResNet[], input: Cos
     return (
       `  seed ${run.seed}: ${depthsText(best.depths)} (${best.candidateId}), ` +
       `${((best.macs ?? NaN) / 1e6).toFixed(2)} M MACs, val ${val} %, test ${test} %, ` +
-      `${run.search.candidates.length} models, stop: ${run.search.stopReason} (${run.search.searchId})`
+      `${run.search.candidates.length} models, ` +
+      `stop: ${run.search.stopReason} (${run.search.searchId})`
     );
   });
   return [

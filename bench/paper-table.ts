@@ -151,7 +151,8 @@ async function main(): Promise<number> {
   const spec = specOf(opts.seeds[0]);
   const startMs = Date.now();
   console.log(
-    `paper table: ${opts.dataset}, budget ${opts.budget} (train limit ${spec.trainLimit ?? 'all'}, ` +
+    `paper table: ${opts.dataset}, budget ${opts.budget} ` +
+      `(train limit ${spec.trainLimit ?? 'all'}, ` +
       `${spec.epochs} epochs, ${spec.maxIterations} iterations), seeds ${opts.seeds.join(',')}`,
   );
 

@@ -168,12 +168,14 @@ async function main(): Promise<void> {
 
     // 3. The table.
     console.log(
-      '\n| scenario | runs | completed | candidates lost | epochs repeated | checkpoint fallbacks |',
+      '\n| scenario | runs | completed | candidates lost ' +
+        '| epochs repeated | checkpoint fallbacks |',
     );
     console.log('|---|---|---|---|---|---|');
     for (const [scenario, t] of tallies) {
       console.log(
-        `| ${scenario} | ${t.runs} | ${t.completed} | ${t.candidatesLost} | ${t.epochsRepeated} | ${t.fallbacks} |`,
+        `| ${scenario} | ${t.runs} | ${t.completed} | ${t.candidatesLost} ` +
+          `| ${t.epochsRepeated} | ${t.fallbacks} |`,
       );
     }
     await client.connection.close();

@@ -21,7 +21,8 @@ export interface SearchSummary {
 }
 
 /** Visibility query of every search; runs that continued as new are the same search. */
-export const LIST_QUERY = `WorkflowType = '${SEARCH_WORKFLOW_TYPE}' AND ExecutionStatus != 'ContinuedAsNew'`;
+export const LIST_QUERY =
+  `WorkflowType = '${SEARCH_WORKFLOW_TYPE}' ` + `AND ExecutionStatus != 'ContinuedAsNew'`;
 
 /** Prints up to `limit` searches, newest first, as a table or JSON; returns the exit code. */
 export async function listSearches(client: Client, limit: number, json: boolean): Promise<number> {

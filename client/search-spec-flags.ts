@@ -7,13 +7,15 @@ import { UsageError } from './errors';
 import { parseFlags } from './search-args';
 
 /** Usage of `swnas search start`. */
-export const START_HELP = `usage: swnas search start [--spec file.json] [--dataset NAME] [--initial-depths 2,2,2]
-         [--widths 16,32,64] [--growth 2] [--iterations 5] [--components 2]
-         [--feature-samples N] [--epochs N] [--batch-size N] [--train-limit N] [--seed N]
-         [--id NAME] [--watch]
-
-Starts a stage-wise search. Flags override the fields of the spec file; every other field
-takes its default. The spec is validated before the search starts.`;
+export const START_HELP = [
+  'usage: swnas search start [--spec file.json] [--dataset NAME] [--initial-depths 2,2,2]',
+  '         [--widths 16,32,64] [--growth 2] [--iterations 5] [--components 2]',
+  '         [--feature-samples N] [--epochs N] [--batch-size N] [--train-limit N] [--seed N]',
+  '         [--id NAME] [--watch]',
+  '',
+  'Starts a stage-wise search. Flags override the fields of the spec file; every other field',
+  'takes its default. The spec is validated before the search starts.',
+].join('\n');
 
 /** Flags of `start` that set a spec field, and how to read their text. */
 const SPEC_FLAGS: Record<string, { field: keyof SearchSpec; parse: (text: string) => unknown }> = {

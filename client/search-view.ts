@@ -90,7 +90,8 @@ export function resultView(result: SearchResult): string {
     : 'best: none (no candidate finished)';
   const grew = result.decisions.map((d) => `it${d.iteration}: ${growText(d.grow)}`).join('; ');
   return [
-    `${result.searchId}: ${STOP_REASONS[result.stopReason]} after ${result.iterations} iteration(s)`,
+    `${result.searchId}: ${STOP_REASONS[result.stopReason]} ` +
+      `after ${result.iterations} iteration(s)`,
     `final depths: ${depthsText(result.finalDepths)}${grew ? `  (${grew})` : ''}`,
     bestLine,
     '',

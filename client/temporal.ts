@@ -62,5 +62,8 @@ export async function withClient<T>(body: (temporal: TemporalClient) => Promise<
 /** Temporal Web UI page of a workflow; the UI's base from SWNAS_UI_URL (default 127.0.0.1:8233). */
 export function workflowUiUrl(namespace: string, workflowId: string): string {
   const base = (process.env.SWNAS_UI_URL ?? DEFAULT_UI_URL).replace(/\/+$/, '');
-  return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return (
+    `${base}/namespaces/${encodeURIComponent(namespace)}` +
+    `/workflows/${encodeURIComponent(workflowId)}`
+  );
 }

@@ -179,7 +179,8 @@ export async function stackStatus(config: StackConfig): Promise<ServiceStatus[]>
     seaweedfs: () => checkS3(config),
   };
   const where: Record<ServiceName, string> = {
-    temporal: `${config.host}:${config.ports.temporal}, UI http://${config.host}:${config.ports.ui}`,
+    temporal:
+      `${config.host}:${config.ports.temporal}, ` + `UI http://${config.host}:${config.ports.ui}`,
     seaweedfs: `S3 http://${config.host}:${config.ports.s3}, bucket ${config.bucket}`,
   };
   const result: ServiceStatus[] = [];

@@ -33,7 +33,8 @@ export function candidateTable(candidates: CandidateRecord[]): string {
   ];
   const rows = candidates.map(
     (c) =>
-      `| ${c.candidateId} | ${depthsText(c.depths)} | ${c.scores.map((s) => s.toFixed(3)).join(' ')} ` +
+      `| ${c.candidateId} | ${depthsText(c.depths)} ` +
+      `| ${c.scores.map((s) => s.toFixed(3)).join(' ')} ` +
       `| ${percent(c.valAccuracy)} | ${percent(c.testAccuracy)} | ${mega(c.macs)} ` +
       `| ${mega(c.params)} | ${c.trainSeconds.toFixed(0)} |`,
   );

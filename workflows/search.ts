@@ -48,7 +48,10 @@ export interface SearchInput {
   spec: Partial<SearchSpec> & { dataset: string };
   /** The state of the previous run when this run continues it. */
   state?: SearchState;
-  /** Continue-as-new after this many new candidates in one run; default: when the server suggests it. */
+  /**
+   * Continue-as-new after this many new candidates in one run; default: when the server
+   * suggests it.
+   */
   candidatesPerRun?: number;
   /** Task queue of train/score/evaluate; default swnas-train (e.g. a GPU pool's own queue). */
   trainTaskQueue?: string;

@@ -55,7 +55,8 @@ export function fieldChecks(spec: Record_): string[] {
 function datasetName(value: unknown): string[] {
   if (typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value)) return [];
   return [
-    `dataset is required: the name of an imported dataset such as "fashion-mnist", got ${show(value)}`,
+    'dataset is required: the name of an imported dataset such as "fashion-mnist", ' +
+      `got ${show(value)}`,
   ];
 }
 
@@ -94,7 +95,8 @@ function learningRate(lr: Record_): string[] {
     milestones.every((m, i) => isFraction(m) && (i === 0 || m > milestones[i - 1]));
   if (!valid) {
     problems.push(
-      `learningRate.milestones must be increasing fractions of the epochs in (0, 1), got ${show(milestones)}`,
+      'learningRate.milestones must be increasing fractions of the epochs in (0, 1), ' +
+        `got ${show(milestones)}`,
     );
   }
   problems.push(...numberIn('learningRate.gamma', lr.gamma, 'in (0, 1]', (v) => v > 0 && v <= 1));

@@ -5,9 +5,12 @@ import { InvalidArchitecture } from '../../activities/architecture';
 import { candidateCost } from '../../activities/cost';
 import { UsageError } from '../errors';
 
-const HELP = `usage: swnas arch --depths 9,9,9 [--input 32x32x3] [--classes 10] [--widths 16,32,64] [--json]
-
-Prints the parameters, multiply-accumulates and weighted layers of a candidate ResNet.`;
+const HELP = [
+  'usage: swnas arch --depths 9,9,9 [--input 32x32x3] [--classes 10] ' +
+    '[--widths 16,32,64] [--json]',
+  '',
+  'Prints the parameters, multiply-accumulates and weighted layers of a candidate ResNet.',
+].join('\n');
 
 function integerList(flag: string, text: string, separator: string): number[] {
   const values = text.split(separator).map((part) => Number(part.trim()));

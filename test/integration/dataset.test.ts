@@ -82,24 +82,27 @@ test('imports gzipped and plain IDX files of the same data as one dataset', asyn
   assert.deepEqual(Buffer.from(images), Buffer.from(data.train.images));
 });
 
-test('imports CIFAR-10 batches as HWC images with the class names of batches.meta.txt', async () => {
-  const dir = join(scratch, 'cifar-10-batches-bin');
-  writeCifar10Dir(dir, seed);
-  const { manifest } = await importDataset(store, {
-    name: datasetName('c10'),
-    source: { kind: 'cifar10', dir },
-  });
+test(
+  'imports CIFAR-10 batches as HWC images ' + 'with the class names of batches.meta.txt',
+  async () => {
+    const dir = join(scratch, 'cifar-10-batches-bin');
+    writeCifar10Dir(dir, seed);
+    const { manifest } = await importDataset(store, {
+      name: datasetName('c10'),
+      source: { kind: 'cifar10', dir },
+    });
 
-  assert.deepEqual(manifest.shape, [32, 32, 3]);
-  assert.deepEqual(manifest.counts, { train: 15, test: 3 });
-  assert.equal(manifest.classNames[9], 'truck');
-  assert.equal(manifest.mean.length, 3);
+    assert.deepEqual(manifest.shape, [32, 32, 3]);
+    assert.deepEqual(manifest.counts, { train: 15, test: 3 });
+    assert.equal(manifest.classNames[9], 'truck');
+    assert.equal(manifest.mean.length, 3);
 
-  // First pixel of the first record: its R, G, B bytes sit 1024 apart in the CHW file.
-  const batch = readFileSync(join(dir, 'data_batch_1.bin'));
-  const images = await store.getObject(datasetKey(manifest.id, 'train-images.u8'));
-  assert.deepEqual([...images.subarray(0, 3)], [batch[1], batch[1 + 1024], batch[1 + 2048]]);
-});
+    // First pixel of the first record: its R, G, B bytes sit 1024 apart in the CHW file.
+    const batch = readFileSync(join(dir, 'data_batch_1.bin'));
+    const images = await store.getObject(datasetKey(manifest.id, 'train-images.u8'));
+    assert.deepEqual([...images.subarray(0, 3)], [batch[1], batch[1 + 1024], batch[1 + 2048]]);
+  },
+);
 
 test('imports CIFAR-100 with its fine labels', async () => {
   const dir = join(scratch, 'cifar-100-binary');

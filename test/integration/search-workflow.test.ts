@@ -107,25 +107,29 @@ test('runs a search to convergence, growing exactly the stages decideGrowth pick
   await recordHistory('converged-search', handle);
 });
 
-test('evaluates initial and grown candidates but never probes, and picks the best by validation accuracy', async () => {
-  const handle = await startSearch('best', {
-    scores: (id) => convergingScores[id],
-    valAccuracy: (id) => (id === 'initial' ? 0.9 : id === 'it1-probe' ? 0.99 : 0.8),
-  });
-  const result = await handle.result();
+test(
+  'evaluates initial and grown candidates but never probes, ' +
+    'and picks the best by validation accuracy',
+  async () => {
+    const handle = await startSearch('best', {
+      scores: (id) => convergingScores[id],
+      valAccuracy: (id) => (id === 'initial' ? 0.9 : id === 'it1-probe' ? 0.99 : 0.8),
+    });
+    const result = await handle.result();
 
-  const evaluated = lab.calls.filter(
-    (c) => c.searchId === handle.workflowId && c.activity === 'evaluate',
-  );
-  assert.deepEqual(
-    evaluated.map((c) => c.candidateId),
-    ['initial', 'it1-grown'],
-  );
-  const probe = result.candidates.find((c) => c.role === 'probe');
-  assert.equal(probe?.testAccuracy, null);
-  assert.equal(result.best?.candidateId, 'initial');
-  assert.equal(result.best?.macs, 3e6);
-});
+    const evaluated = lab.calls.filter(
+      (c) => c.searchId === handle.workflowId && c.activity === 'evaluate',
+    );
+    assert.deepEqual(
+      evaluated.map((c) => c.candidateId),
+      ['initial', 'it1-grown'],
+    );
+    const probe = result.candidates.find((c) => c.role === 'probe');
+    assert.equal(probe?.testAccuracy, null);
+    assert.equal(result.best?.candidateId, 'initial');
+    assert.equal(result.best?.macs, 3e6);
+  },
+);
 
 test('stops at the iteration limit when every probe keeps improving', async () => {
   const handle = await startSearch(
@@ -248,25 +252,28 @@ test('finishes the running candidate after a stop signal and returns the best so
   await recordHistory('stopped-search', handle);
 });
 
-test('cancelling a search cancels its running training and ends the workflow cancelled', async () => {
-  const handle = await startSearch('cancel', {
-    scores: (id) => convergingScores[id],
-    blockTrainOf: 'initial',
-  });
-  await lab.blockedTrainingStarted(handle.workflowId);
+test(
+  'cancelling a search cancels its running training ' + 'and ends the workflow cancelled',
+  async () => {
+    const handle = await startSearch('cancel', {
+      scores: (id) => convergingScores[id],
+      blockTrainOf: 'initial',
+    });
+    await lab.blockedTrainingStarted(handle.workflowId);
 
-  await handle.cancel();
+    await handle.cancel();
 
-  await assert.rejects(handle.result(), (err: unknown) => {
-    assert.ok(err instanceof WorkflowFailedError);
-    assert.ok(err.cause instanceof CancelledFailure, String(err.cause));
-    return true;
-  });
-  assert.ok(lab.cancelledTrainings.has(handle.workflowId));
-  const description = await handle.describe();
-  assert.equal(description.status.name, 'CANCELLED');
-  assert.equal(description.typedSearchAttributes.get(STATE_KEY), 'cancelled');
-});
+    await assert.rejects(handle.result(), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError);
+      assert.ok(err.cause instanceof CancelledFailure, String(err.cause));
+      return true;
+    });
+    assert.ok(lab.cancelledTrainings.has(handle.workflowId));
+    const description = await handle.describe();
+    assert.equal(description.status.name, 'CANCELLED');
+    assert.equal(description.typedSearchAttributes.get(STATE_KEY), 'cancelled');
+  },
+);
 
 test('continues as new between candidates and carries the whole state over', async () => {
   const handle = await startSearch(
@@ -295,7 +302,9 @@ test('keeps search attributes current so searches can be listed by state and dat
   const handle = await startSearch('attributes', { scores: (id) => convergingScores[id] });
   await handle.result();
 
-  const query = `WorkflowId = '${handle.workflowId}' AND SwnasState = 'converged' AND SwnasDataset = 'fake-mnist'`;
+  const query =
+    `WorkflowId = '${handle.workflowId}' ` +
+    `AND SwnasState = 'converged' AND SwnasDataset = 'fake-mnist'`;
   const found = await eventually(async () => {
     const runs = [];
     for await (const run of env.client.workflow.list({ query })) runs.push(run);
@@ -305,22 +314,28 @@ test('keeps search attributes current so searches can be listed by state and dat
   assert.ok(Math.abs((found.typedSearchAttributes.get(BEST_ACCURACY_KEY) ?? 0) - 0.54) < 1e-9);
 });
 
-test('shows a markdown table of candidates as current details and names candidates in activity summaries', async () => {
-  const handle = await startSearch('details', { scores: (id) => convergingScores[id] });
-  await handle.result();
+test(
+  'shows a markdown table of candidates as current details ' +
+    'and names candidates in activity summaries',
+  async () => {
+    const handle = await startSearch('details', { scores: (id) => convergingScores[id] });
+    await handle.result();
 
-  const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
-  assert.match(metadata.currentDetails ?? '', /\| it1-grown \| \[2,1,2\] \|/);
-  assert.match(metadata.currentDetails ?? '', /converged/);
+    const metadata = await handle.query<{ currentDetails?: string }>(
+      '__temporal_workflow_metadata',
+    );
+    assert.match(metadata.currentDetails ?? '', /\| it1-grown \| \[2,1,2\] \|/);
+    assert.match(metadata.currentDetails ?? '', /converged/);
 
-  const history = await handle.fetchHistory();
-  const summaries = (history.events ?? [])
-    .map((e) => e.userMetadata?.summary?.data)
-    .filter((data): data is Uint8Array => data instanceof Uint8Array)
-    .map((data) => JSON.parse(Buffer.from(data).toString()));
-  assert.ok(summaries.includes('train it1-probe [2,2,2]'), summaries.join(', '));
-  assert.ok(summaries.includes('evaluate it1-grown [2,1,2]'));
-});
+    const history = await handle.fetchHistory();
+    const summaries = (history.events ?? [])
+      .map((e) => e.userMetadata?.summary?.data)
+      .filter((data): data is Uint8Array => data instanceof Uint8Array)
+      .map((data) => JSON.parse(Buffer.from(data).toString()));
+    assert.ok(summaries.includes('train it1-probe [2,2,2]'), summaries.join(', '));
+    assert.ok(summaries.includes('evaluate it1-grown [2,1,2]'));
+  },
+);
 
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -58,7 +58,8 @@ test("a running search's page in the Temporal UI shows its candidate table", asy
     // The initial candidate is in the table while the probe's training is held.
     await lab.blockedTrainingStarted(workflowId);
     const page = await browser.newPage();
-    const url = `${process.env.SWNAS_UI_URL}/namespaces/${process.env.TEMPORAL_NAMESPACE ?? 'default'}/workflows/${workflowId}`;
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    const url = `${process.env.SWNAS_UI_URL}/namespaces/${namespace}/workflows/${workflowId}`;
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await page.getByText('User Metadata', { exact: true }).click({ timeout: 60_000 });
     // The UI renders markdown details inside a sandboxed iframe.

@@ -146,9 +146,11 @@ test(
 );
 
 test('leaves models unchanged on the pure-JS backend', () => {
+  const modelPath = JSON.stringify(join(__dirname, '../../activities/model'));
+  const fusedOpsPath = JSON.stringify(join(__dirname, '../../activities/fused-ops'));
   const script = `
-    const { buildCandidate } = require(${JSON.stringify(join(__dirname, '../../activities/model'))});
-    const { enableFusedTraining } = require(${JSON.stringify(join(__dirname, '../../activities/fused-ops'))});
+    const { buildCandidate } = require(${modelPath});
+    const { enableFusedTraining } = require(${fusedOpsPath});
     const model = buildCandidate({ inputShape: [8, 8, 1], classes: 3, depths: [1] });
     console.log(enableFusedTraining(model));`;
   const env = { ...process.env, SWNAS_BACKEND: 'cpu' };

@@ -196,22 +196,25 @@ test('samples the same sorted indices for the same seed, stratified by class', (
   assert.throws(() => sampleStratified(labels, 0, 1), PlsInputError);
 });
 
-test('swnas pls-vip prints VIP of a JSON file, with --components overriding nComponents', async (t) => {
-  const [fixture] = (await loadFixtures()).filter((f) => f.name === 'three-components');
-  const dir = await mkdtemp(path.join(tmpdir(), 'pls-vip-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'input.json');
-  await writeFile(file, JSON.stringify(fixture));
+test(
+  'swnas pls-vip prints VIP of a JSON file, ' + 'with --components overriding nComponents',
+  async (t) => {
+    const [fixture] = (await loadFixtures()).filter((f) => f.name === 'three-components');
+    const dir = await mkdtemp(path.join(tmpdir(), 'pls-vip-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'input.json');
+    await writeFile(file, JSON.stringify(fixture));
 
-  const printed: string[] = [];
-  t.mock.method(console, 'log', (line: string) => printed.push(line));
-  assert.equal(await run([file]), 0);
-  assert.equal(await run(['--components', '1', file]), 0);
+    const printed: string[] = [];
+    t.mock.method(console, 'log', (line: string) => printed.push(line));
+    assert.equal(await run([file]), 0);
+    assert.equal(await run(['--components', '1', file]), 0);
 
-  const [three, one] = printed.map((line) => JSON.parse(line));
-  assert.ok(Math.abs(three.meanVip - fixture.meanVip) < 1e-6);
-  assert.equal(three.vip.length, 16);
-  const expectedOne = plsVip({ x: fixture.x, labels: fixture.labels, components: 1 });
-  assert.deepEqual(one, { vip: expectedOne.vip, meanVip: expectedOne.meanVip });
-  await assert.rejects(run(['--components', 'two', file]), { name: 'UsageError' });
-});
+    const [three, one] = printed.map((line) => JSON.parse(line));
+    assert.ok(Math.abs(three.meanVip - fixture.meanVip) < 1e-6);
+    assert.equal(three.vip.length, 16);
+    const expectedOne = plsVip({ x: fixture.x, labels: fixture.labels, components: 1 });
+    assert.deepEqual(one, { vip: expectedOne.vip, meanVip: expectedOne.meanVip });
+    await assert.rejects(run(['--components', 'two', file]), { name: 'UsageError' });
+  },
+);

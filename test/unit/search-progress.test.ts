@@ -110,24 +110,28 @@ test('summarises a result by its stop reason, final depths and best candidate', 
   assert.match(view, /best: it1-grown \[2,2,2\]  val 90\.00%  test 89\.00%/);
 });
 
-test('lays start flags over the spec defaults and rejects an invalid combination as a usage error', () => {
-  const request = parseStartArgs([
-    '--dataset',
-    'fashion-mnist',
-    '--initial-depths',
-    '1,2,3',
-    '--epochs',
-    '3',
-    '--watch',
-  ]);
+test(
+  'lays start flags over the spec defaults ' +
+    'and rejects an invalid combination as a usage error',
+  () => {
+    const request = parseStartArgs([
+      '--dataset',
+      'fashion-mnist',
+      '--initial-depths',
+      '1,2,3',
+      '--epochs',
+      '3',
+      '--watch',
+    ]);
 
-  assert.deepEqual(request.spec.initialDepths, [1, 2, 3]);
-  assert.equal(request.spec.epochs, 3);
-  assert.equal(request.spec.batchSize, 128);
-  assert.equal(request.watch, true);
-  assert.throws(() => parseStartArgs(['--dataset', 'd', '--widths', '16,32']), UsageError);
-  assert.throws(() => parseStartArgs(['--dataset', 'd', '--no-such-flag']), UsageError);
-});
+    assert.deepEqual(request.spec.initialDepths, [1, 2, 3]);
+    assert.equal(request.spec.epochs, 3);
+    assert.equal(request.spec.batchSize, 128);
+    assert.equal(request.watch, true);
+    assert.throws(() => parseStartArgs(['--dataset', 'd', '--widths', '16,32']), UsageError);
+    assert.throws(() => parseStartArgs(['--dataset', 'd', '--no-such-flag']), UsageError);
+  },
+);
 
 test('derives a search id from the dataset and the start time', () => {
   assert.equal(

@@ -34,17 +34,20 @@ const config: TrainingConfig = {
 const tinyModel = () =>
   buildCandidate({ inputShape: [8, 8, 1], classes: 3, depths: [1, 1], seed: 5 });
 
-test('lowers the loss and beats chance on three generated classes within three epochs', async () => {
-  const model = tinyModel();
-  const history = await trainCandidate(model, data, config);
-  assert.equal(history.length, 3);
-  assert.ok(history[2].loss < history[0].loss, JSON.stringify(history));
-  assert.ok((history[2].valAccuracy ?? 0) > 0.6, JSON.stringify(history));
+test(
+  'lowers the loss and beats chance ' + 'on three generated classes within three epochs',
+  async () => {
+    const model = tinyModel();
+    const history = await trainCandidate(model, data, config);
+    assert.equal(history.length, 3);
+    assert.ok(history[2].loss < history[0].loss, JSON.stringify(history));
+    assert.ok((history[2].valAccuracy ?? 0) > 0.6, JSON.stringify(history));
 
-  const tested = await evaluate(model, validation, validation.labels, 50);
-  assert.ok(Math.abs(tested.accuracy - (history[2].valAccuracy ?? 0)) < 1e-9);
-  model.dispose();
-});
+    const tested = await evaluate(model, validation, validation.labels, 50);
+    assert.ok(Math.abs(tested.accuracy - (history[2].valAccuracy ?? 0)) < 1e-9);
+    model.dispose();
+  },
+);
 
 test('stops within one batch of the abort signal with TrainingCancelled', async () => {
   const model = tinyModel();
