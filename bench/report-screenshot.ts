@@ -5,26 +5,16 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../infra/chromium';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { chromium: { type: 'string', default: '/usr/bin/chromium' } },
+    options: { chromium: { type: 'string', default: CHROMIUM_PATH } },
   });
   const [page = 'swnas-report-sample/report.html', out = 'report-screenshot.png'] = positionals;
 
-  const browser = await chromium.launch({ executablePath: values.chromium, args: ARGS });
+  const browser = await chromium.launch({ executablePath: values.chromium, args: CHROMIUM_ARGS });
   try {
     const tab = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const requests: string[] = [];

@@ -4,23 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../infra/chromium';
 import { stageWiseSearch } from '../../workflows/search';
 import { FakeLab } from './search-fakes';
 import { startSearchEnv, type SearchTestEnv } from './search-env';
-
-const CHROMIUM = process.env.SWNAS_CHROMIUM ?? '/usr/bin/chromium';
-
-// Flags that keep Chromium off the network, which is closed on these machines.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const lab = new FakeLab();
 let env: SearchTestEnv;
