@@ -11,6 +11,8 @@ npm run --silent lint
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/swnas-test.XXXXXX")
 export SWNAS_DATA_DIR="$data" SWNAS_CACHE_DIR="$data/cache"
+# The pinned AWS SDK supports Node 20; its notice about later releases only clutters the log.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 cleanup() {
   node bin/swnas.js stack down >/dev/null 2>&1 || true
   rm -rf "$data"
