@@ -1,4 +1,4 @@
-// Debian's Chromium, as the browser checks drive it (infra/install-chromium.sh installs it).
+// Debian's Chromium, as the browser checks drive it (infra/install-test-packages.sh installs it).
 
 /** The Chromium binary: SWNAS_CHROMIUM, default /usr/bin/chromium. */
 export const CHROMIUM_PATH = process.env.SWNAS_CHROMIUM ?? '/usr/bin/chromium';

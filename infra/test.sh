@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 bash infra/setup.sh
-bash infra/install-chromium.sh
+bash infra/install-test-packages.sh
 npm run --silent lint
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/swnas-test.XXXXXX")
