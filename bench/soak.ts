@@ -70,7 +70,9 @@ function spawnTrainer(soak: Soak): void {
 
 /** Disturbs the search at a random epoch; returns the candidate and complete epochs then. */
 async function disturb(soak: Soak, scenario: Scenario, id: string) {
-  const killEpoch = 1 + Math.floor(soak.random() * DURABLE_SPEC.epochs);
+  // Heartbeats are throttled to one per ~2 s, which on this tiny data can be a whole epoch:
+  // a kill point in the last epoch may never be seen, so it is drawn from the earlier ones.
+  const killEpoch = 1 + Math.floor(soak.random() * (DURABLE_SPEC.epochs - 1));
   const pending = await waitForTraining(soak.client, id, (h) => h.epoch >= killEpoch);
   const progress = await soak.client.workflow.getHandle(id).query(progressQuery);
   const candidateId = progress.running?.candidateId ?? '';
