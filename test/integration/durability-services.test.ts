@@ -1,5 +1,5 @@
 // The services dying under a search, on a stack of the test's own: SeaweedFS SIGKILLed for
-// 25 s while a candidate trains, and the Temporal dev server SIGKILLed and restarted on its
+// 30 s while a candidate trains, and the Temporal dev server SIGKILLed and restarted on its
 // SQLite file. The searches complete; nothing complete is retrained, nothing torn is resumed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +26,7 @@ import {
 import { createPrivateStack, type PrivateStack } from '../helpers/private-stack';
 import { startWorker, WorkerProcess } from '../helpers/workers';
 
-/** Retries enough to outlast a 25 s outage of S3 or Temporal. */
+/** Retries enough to outlast a 30 s outage of S3 or Temporal. */
 const PATIENT = { retry: { maximumAttempts: 30, initialIntervalMs: 500, maximumIntervalMs: 4000 } };
 
 /** Train attempts and resume epoch of each candidate, for the test's diagnostics. */
@@ -80,38 +80,35 @@ describe('a search survives its services dying', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  test(
-    'completes when S3 is down for 25 s mid-training, ' + 'resuming no torn checkpoint',
-    async (t) => {
-      const id = `dur-s3-${tag}`;
-      await startSearch(id, { dataset, ...PATIENT }, env);
+  test('completes when S3 is down for 30 s mid-training, resuming no torn checkpoint', async (t) => {
+    const id = `dur-s3-${tag}`;
+    await startSearch(id, { dataset, ...PATIENT }, env);
 
-      // Down as epoch 2 starts, so that its checkpoint meets the outage.
-      await waitForCheckpoint(store, id, 'initial', 1);
-      killService(stack, 'seaweedfs');
-      await sleep(25_000);
-      await stack.up();
+    // Down as epoch 2 starts, so that its checkpoint meets the outage.
+    await waitForCheckpoint(store, id, 'initial', 1);
+    killService(stack, 'seaweedfs');
+    await sleep(30_000);
+    await stack.up();
 
-      const result = await searchResult(client, id, 300_000);
-      t.diagnostic(attemptsText(result));
-      assert.ok(result.candidates.length >= 2);
-      for (const c of result.candidates) {
-        assert.deepEqual(
-          c.epochs.map((e) => e.epoch),
-          [1, 2, 3],
-          `${c.candidateId} has every epoch`,
-        );
-        const warnings: string[] = [];
-        const logger = { info: () => undefined, warn: (message: string) => warnings.push(message) };
-        const newest = await latestCheckpoint(store, id, c.candidateId, logger);
-        assert.equal(newest?.epoch, 3);
-        assert.deepEqual(warnings, [], `${c.candidateId}'s complete checkpoints all verify`);
-      }
-      // A resume that met a checkpoint marked complete but failing its digests would log this.
-      const trainLog = readFileSync(join(work, 'train.log'), 'utf8');
-      assert.doesNotMatch(trainLog, /checkpoint unreadable/);
-    },
-  );
+    const result = await searchResult(client, id, 300_000);
+    t.diagnostic(attemptsText(result));
+    assert.ok(result.candidates.length >= 2);
+    for (const c of result.candidates) {
+      assert.deepEqual(
+        c.epochs.map((e) => e.epoch),
+        [1, 2, 3],
+        `${c.candidateId} has every epoch`,
+      );
+      const warnings: string[] = [];
+      const logger = { info: () => undefined, warn: (message: string) => warnings.push(message) };
+      const newest = await latestCheckpoint(store, id, c.candidateId, logger);
+      assert.equal(newest?.epoch, 3);
+      assert.deepEqual(warnings, [], `${c.candidateId}'s complete checkpoints all verify`);
+    }
+    // A resume that met a checkpoint marked complete but failing its digests would log this.
+    const trainLog = readFileSync(join(work, 'train.log'), 'utf8');
+    assert.doesNotMatch(trainLog, /checkpoint unreadable/);
+  });
 
   test('completes without retraining finished candidates when Temporal restarts', async (t) => {
     const id = `dur-temporal-${tag}`;
