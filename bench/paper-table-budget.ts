@@ -12,13 +12,14 @@ export interface Budget {
 }
 
 /**
- * The budgets. `small` is sized from measured native-CPU throughput on 28x28x1 images
- * (~300-500 images/s for [2,2,2], ~80-120 for [9,9,9]): 10,800 training images x 4 epochs
- * per model, about 8-12 models per seed including the baselines, three seeds.
+ * The budgets. `small` is sized from the per-model training times of a main-job search on
+ * 2 CPU cores (36,000 images took ~130 s for [2,2,2] and ~330 s for [8,6,4]): 5,400
+ * training images x 3 epochs per model, about 10 models per seed including the baselines,
+ * three seeds.
  */
 export const BUDGETS: Record<BudgetName, Budget> = {
   tiny: { spec: { trainLimit: 600, epochs: 1, maxIterations: 1, featureSamples: 500 }, seeds: [1] },
-  small: { spec: { trainLimit: 12_000, epochs: 4, maxIterations: 3 }, seeds: [1, 2, 3] },
+  small: { spec: { trainLimit: 6_000, epochs: 3, maxIterations: 3 }, seeds: [1, 2, 3] },
   full: { spec: { epochs: 30, maxIterations: 5 }, seeds: [1, 2, 3] },
 };
 
