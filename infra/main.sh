@@ -38,7 +38,7 @@ echo "workers running; logs in $logs"
 # 3. The search, watched until it finishes.
 search_id="main-$(date +%Y%m%d-%H%M%S)"
 node bin/swnas.js search start --id "$search_id" --dataset fashion-mnist \
-  --train-limit "${SWNAS_MAIN_TRAIN_LIMIT:-4000}" \
+  --train-limit "${SWNAS_MAIN_TRAIN_LIMIT:-6000}" \
   --epochs "${SWNAS_MAIN_EPOCHS:-3}" \
   --iterations "${SWNAS_MAIN_ITERATIONS:-3}" \
   --feature-samples "${SWNAS_MAIN_FEATURE_SAMPLES:-1000}" \
