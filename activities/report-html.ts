@@ -64,7 +64,7 @@ function candidateTable(candidates: ReportCandidate[]): string {
       millions(c.macs),
       percent(c.valAccuracy),
       percent(c.testAccuracy),
-      c.trainSeconds.toFixed(1),
+      c.reusedFrom ? `= ${escapeHtml(c.reusedFrom)}` : c.trainSeconds.toFixed(1),
       `${train}/${score}/${evaluate ?? '—'}`,
     ];
     return row(cells, c.onParetoFront ? 'front' : c.role === 'probe' ? 'probe' : '');

@@ -35,6 +35,8 @@ export interface ReportCandidate {
   valAccuracy: number;
   testAccuracy: number | null;
   trainSeconds: number;
+  /** The probe whose model this candidate took over instead of training; null if it trained. */
+  reusedFrom: string | null;
   attempts: CandidateRecord['attempts'];
   scores: number[];
   epochs: EpochMetrics[];
@@ -144,6 +146,7 @@ function candidateRow(record: CandidateRecord, context: ReportContext): ReportCa
     valAccuracy: record.valAccuracy,
     testAccuracy: record.testAccuracy,
     trainSeconds: record.trainSeconds,
+    reusedFrom: record.reusedFrom ?? null,
     attempts: record.attempts,
     scores: record.scores,
     epochs: record.epochs,

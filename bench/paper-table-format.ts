@@ -1,7 +1,7 @@
 // The paper's table from finished runs: one row per uniform ResNet and one for the search,
 // means over seeds, the searched architecture of each seed, and the plain verdict.
 import { candidateCost } from '../activities/cost';
-import type { CandidateRecord, SearchResult } from '../workflows/search-state';
+import { modelsTrained, type CandidateRecord, type SearchResult } from '../workflows/search-state';
 import { comparator, type CostInput, type UniformResNet } from './paper-table-budget';
 
 /** What one seed produced: the search and the baselines it was compared with, by name. */
@@ -64,7 +64,7 @@ function searchRow(runs: SeedRun[], input: CostInput): Row {
   const layers = [
     ...new Set(records.map((r) => candidateCost({ ...input, depths: r.depths }).layers)),
   ];
-  const models = runs.map((run) => run.search.candidates.length);
+  const models = runs.map((run) => modelsTrained(run.search.candidates));
   return {
     name: 'Stage-wise search',
     depths: distinct.length === 1 ? distinct[0] : 'per seed, below',
@@ -105,7 +105,7 @@ export function paperTable(runs: SeedRun[], trained: UniformResNet[], input: Cos
     return (
       `  seed ${run.seed}: ${depthsText(best.depths)} (${best.candidateId}), ` +
       `${((best.macs ?? NaN) / 1e6).toFixed(2)} M MACs, val ${val} %, test ${test} %, ` +
-      `${run.search.candidates.length} models, ` +
+      `${modelsTrained(run.search.candidates)} models trained, ` +
       `stop: ${run.search.stopReason} (${run.search.searchId})`
     );
   });

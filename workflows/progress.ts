@@ -25,7 +25,10 @@ export function renderDetails(
   return lines.join('\n');
 }
 
-/** One row per trained candidate: depths, stage importances, accuracies and cost. */
+/**
+ * One row per trained candidate: depths, stage importances, accuracies and cost. A candidate
+ * that took over a probe's model shows `= <probe>` for its training time.
+ */
 export function candidateTable(candidates: CandidateRecord[]): string {
   const header = [
     '| candidate | depths | stage importance | val acc | test acc | MMACs | M params | train s |',
@@ -36,7 +39,7 @@ export function candidateTable(candidates: CandidateRecord[]): string {
       `| ${c.candidateId} | ${depthsText(c.depths)} ` +
       `| ${c.scores.map((s) => s.toFixed(3)).join(' ')} ` +
       `| ${percent(c.valAccuracy)} | ${percent(c.testAccuracy)} | ${mega(c.macs)} ` +
-      `| ${mega(c.params)} | ${c.trainSeconds.toFixed(0)} |`,
+      `| ${mega(c.params)} | ${c.reusedFrom ? `= ${c.reusedFrom}` : c.trainSeconds.toFixed(0)} |`,
   );
   return [...header, ...(rows.length > 0 ? rows : ['| (none yet) | | | | | | | |'])].join('\n');
 }

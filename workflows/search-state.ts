@@ -37,6 +37,11 @@ export interface CandidateRecord {
   worker: string;
   /** Attempt number of each activity's successful run (1 = no retry). */
   attempts: { train: number; score: number; evaluate: number | null };
+  /**
+   * The probe of the same depths whose training and scores this grown candidate took over:
+   * one spec and seed train one model, so it was not trained again. Absent when it trained.
+   */
+  reusedFrom?: string;
 }
 
 /** The growth decision of one iteration, as decideGrowth made it. */
@@ -125,6 +130,20 @@ export function findCandidate(state: SearchState, id: string): CandidateRecord |
   return state.candidates.find((candidate) => candidate.candidateId === id);
 }
 
+/**
+ * The probe trained with these depths, if any. Only a probe can share a grown candidate's
+ * depths: every earlier initial or grown candidate is shallower in some stage.
+ */
+export function trainedProbe(state: SearchState, depths: number[]): CandidateRecord | undefined {
+  const key = depths.join(',');
+  return state.candidates.find((c) => c.role === 'probe' && c.depths.join(',') === key);
+}
+
+/** How many candidates trained a model of their own (reused ones did not). */
+export function modelsTrained(candidates: CandidateRecord[]): number {
+  return candidates.filter((c) => !c.reusedFrom).length;
+}
+
 /** Highest validation accuracy among initial and grown candidates; probes are not results. */
 export function bestCandidate(candidates: CandidateRecord[]): CandidateRecord | null {
   let best: CandidateRecord | null = null;
@@ -163,5 +182,32 @@ export function candidateRecord(
     finalModelKey: train.finalModelKey,
     worker: train.worker,
     attempts: { train: train.attempt, score: score.attempt, evaluate: evaluation?.attempt ?? null },
+  };
+}
+
+/**
+ * The record of candidate `id`, which takes over the training and scores of `probe` (same
+ * depths) and carries the evaluation of probe's model. It cost no training time of its own.
+ */
+export function reusedRecord(
+  probe: CandidateRecord,
+  id: string,
+  role: CandidateRole,
+  iteration: number,
+  evaluation: EvaluateResult,
+): CandidateRecord {
+  return {
+    ...probe,
+    candidateId: id,
+    role,
+    iteration,
+    testAccuracy: evaluation.testAccuracy,
+    testLoss: evaluation.testLoss,
+    params: evaluation.params,
+    macs: evaluation.macs,
+    latencyMs: evaluation.latencyMs,
+    trainSeconds: 0,
+    attempts: { ...probe.attempts, evaluate: evaluation.attempt },
+    reusedFrom: probe.candidateId,
   };
 }

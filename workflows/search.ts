@@ -1,6 +1,7 @@
 // The stage-wise search workflow (DESIGN.md, "The search"): train and score the initial
 // candidate, then per iteration train a probe with every stage deepened, grow the stages whose
-// importance rose, and train the grown candidate, until no stage grows.
+// importance rose, and train the grown candidate, until no stage grows. A grown candidate with
+// a probe's depths takes over that probe's model: the same spec and seed would train it again.
 //
 // Determinism: this code is replayed against recorded histories (test/replay). Any change that
 // alters the commands it issues (activities, timers, search-attribute upserts, their order)
@@ -39,6 +40,8 @@ import {
   type SearchState,
   type SearchStatus,
   type StopReason,
+  reusedRecord,
+  trainedProbe,
 } from './search-state';
 import { INVALID_SPEC_ERROR, trainingImages, validateSpec, type SearchSpec } from './spec';
 
@@ -200,14 +203,20 @@ class StageWiseSearch {
     const step = (name: RunningStep['step']) =>
       this.enter({ candidateId: id, role, iteration, depths, step: name });
 
-    step('train');
-    const train = await this.activities.train(input);
-    step('score');
-    const score = await this.activities.score(input);
-    if (role !== 'probe') step('evaluate');
-    const evaluation = role === 'probe' ? null : await this.activities.evaluate(input);
-
-    const record = candidateRecord(input, role, iteration, { train, score, evaluation });
+    // A grown candidate may have the depths of a probe trained before (every stage grew);
+    // the same spec and seed would train that model again, so it takes over the probe's.
+    const probe = role === 'grown' ? trainedProbe(this.state, depths) : undefined;
+    let record: CandidateRecord;
+    if (probe && patched('reuse-trained-probe')) {
+      step('evaluate');
+      const evaluation = await this.activities.evaluate({
+        ...input,
+        candidateId: probe.candidateId,
+      });
+      record = reusedRecord(probe, id, role, iteration, evaluation);
+    } else {
+      record = await this.trainScoreEvaluate(input, role, iteration, step);
+    }
     this.state.candidates.push(record);
     this.candidatesThisRun++;
     this.running = null;
@@ -216,9 +225,26 @@ class StageWiseSearch {
       candidateId: id,
       depths,
       valAccuracy: record.valAccuracy,
+      reusedFrom: record.reusedFrom ?? null,
     });
     this.publish();
     return record;
+  }
+
+  /** Trains and scores a candidate, and evaluates it unless it is a probe. */
+  private async trainScoreEvaluate(
+    input: CandidateInput,
+    role: CandidateRole,
+    iteration: number,
+    step: (name: RunningStep['step']) => void,
+  ): Promise<CandidateRecord> {
+    step('train');
+    const train = await this.activities.train(input);
+    step('score');
+    const score = await this.activities.score(input);
+    if (role !== 'probe') step('evaluate');
+    const evaluation = role === 'probe' ? null : await this.activities.evaluate(input);
+    return candidateRecord(input, role, iteration, { train, score, evaluation });
   }
 
   private decide(

@@ -131,12 +131,13 @@ test(
   },
 );
 
+/** Scores that rise with depth, as if deeper stages always mattered more: every stage grows. */
+const deeperScoresHigher = { scores: (_id: string, depths: number[]) => depths.map((d) => d / 10) };
+
 test('stops at the iteration limit when every probe keeps improving', async () => {
-  const handle = await startSearch(
-    'limit',
-    { scores: (id) => (id.endsWith('probe') ? [2, 2, 2] : [1, 1, 1]) },
-    { spec: spec({ maxIterations: 2 }) },
-  );
+  const handle = await startSearch('limit', deeperScoresHigher, {
+    spec: spec({ maxIterations: 2 }),
+  });
   const result = await handle.result();
 
   const ids = result.candidates.map((c) => c.candidateId);
@@ -145,6 +146,37 @@ test('stops at the iteration limit when every probe keeps improving', async () =
   assert.equal(result.converged, false);
   assert.deepEqual(result.finalDepths, [3, 3, 3]);
   assert.equal(result.best?.candidateId, 'it2-grown');
+});
+
+test('takes over the probe when every stage grows, training no depths twice', async () => {
+  const handle = await startSearch('takeover', deeperScoresHigher, {
+    spec: spec({ maxIterations: 1 }),
+  });
+  const result = await handle.result();
+
+  const calls = lab.calls.filter((c) => c.searchId === handle.workflowId);
+  const of = (activity: string) =>
+    calls.filter((c) => c.activity === activity).map((c) => c.candidateId);
+  assert.deepEqual(of('train'), ['initial', 'it1-probe']);
+  assert.deepEqual(of('score'), ['initial', 'it1-probe']);
+  assert.deepEqual(
+    of('evaluate'),
+    ['initial', 'it1-probe'],
+    "the grown one tests the probe's model",
+  );
+
+  const probe = result.candidates.find((c) => c.candidateId === 'it1-probe');
+  const grown = result.candidates.find((c) => c.candidateId === 'it1-grown');
+  assert.equal(grown?.reusedFrom, 'it1-probe');
+  assert.deepEqual(grown?.depths, [2, 2, 2]);
+  assert.deepEqual(grown?.scores, probe?.scores);
+  assert.equal(grown?.finalModelKey, probe?.finalModelKey);
+  assert.equal(grown?.trainSeconds, 0);
+  assert.ok(grown?.testAccuracy !== null && grown?.macs !== null, 'the grown one is evaluated');
+  assert.equal(probe?.testAccuracy, null, 'the probe record itself stays a probe');
+  assert.equal(probe?.reusedFrom, undefined);
+  assert.equal(result.best?.candidateId, 'it1-grown');
+  await recordHistory('probe-taken-over', handle);
 });
 
 test('stops before a probe would exceed maxDepthPerStage', async () => {

@@ -21,11 +21,15 @@ function recordings(): {
   return files.map((file) => ({ name: file, ...readHistoryFile(path.join(RECORDINGS, file)) }));
 }
 
-test('has recorded histories of a converged and a stopped search to replay', () => {
+test('has recorded histories of converged, stopped and fully growing searches to replay', () => {
   const names = recordings().map((r) => r.name);
 
   assert.ok(names.includes('converged-search.json'), names.join(', '));
   assert.ok(names.includes('stopped-search.json'), names.join(', '));
+  // A search whose grown candidate was trained again (before probes were taken over) and one
+  // where it takes over the probe: both paths of the 'reuse-trained-probe' patch.
+  assert.ok(names.includes('grown-retrained.json'), names.join(', '));
+  assert.ok(names.includes('probe-taken-over.json'), names.join(', '));
 });
 
 test('replays every recorded search history against the current workflow code', async () => {

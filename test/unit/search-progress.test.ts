@@ -7,7 +7,10 @@ import { candidateTable, growText, renderDetails } from '../../workflows/progres
 import {
   bestCandidate,
   candidateId,
+  modelsTrained,
   newState,
+  reusedRecord,
+  trainedProbe,
   type CandidateRecord,
   type CandidateRole,
 } from '../../workflows/search-state';
@@ -62,6 +65,31 @@ test('renders one table row per candidate with dashes for a probe that was not e
     /\| initial \| \[2,2,2\] \| 1\.000 0\.500 0\.250 \| 80\.00% \| 79\.00% \| 40\.00 \| 0\.27 \|/,
   );
   assert.match(table, /\| it1-probe \| \[2,2,2\] \| .* \| 90\.00% \| - \| - \| - \|/);
+});
+
+test('a grown candidate takes over the probe of its depths, evaluated but not trained', () => {
+  const probe = { ...candidate('probe', 1, 0.9), depths: [4, 4, 4] };
+  const state = { ...newState('s1'), candidates: [candidate('initial', 0, 0.8), probe] };
+  assert.equal(trainedProbe(state, [4, 4, 2]), undefined);
+  assert.equal(trainedProbe(state, [2, 2, 2]), undefined, 'the initial candidate is no probe');
+  assert.equal(trainedProbe(state, [4, 4, 4]), probe);
+
+  const evaluation = {
+    testAccuracy: 0.88,
+    testLoss: 0.4,
+    params: 1e6,
+    macs: 5e7,
+    latencyMs: 2,
+    attempt: 2,
+  };
+  const grown = reusedRecord(probe, 'it1-grown', 'grown', 1, evaluation);
+  assert.equal(grown.reusedFrom, 'it1-probe');
+  assert.equal(grown.role, 'grown');
+  assert.deepEqual([grown.scores, grown.valAccuracy], [probe.scores, probe.valAccuracy]);
+  assert.deepEqual([grown.testAccuracy, grown.macs, grown.trainSeconds], [0.88, 5e7, 0]);
+  assert.deepEqual(grown.attempts, { train: 1, score: 1, evaluate: 2 });
+  assert.equal(modelsTrained([...state.candidates, grown]), 2);
+  assert.match(candidateTable([grown]), /\| it1-grown \| \[4,4,4\] .* \| = it1-probe \|$/);
 });
 
 test('describes growth decisions by their 1-based stages', () => {
