@@ -12,10 +12,8 @@ export interface Budget {
 }
 
 /**
- * The budgets. `small` is sized from the per-model training times of a main-job search on
- * 2 CPU cores (36,000 images took ~130 s for [2,2,2] and ~330 s for [8,6,4]): 5,400
- * training images x 3 epochs per model, about 10 models per seed including the baselines,
- * three seeds.
+ * The budgets. `small` fits 2 CPU cores: 5,400 training images x 3 epochs per model; three
+ * seeds (15 searched models and 3 ResNet-20s) took 36 min there (bench/RESULTS.md).
  */
 export const BUDGETS: Record<BudgetName, Budget> = {
   tiny: { spec: { trainLimit: 600, epochs: 1, maxIterations: 1, featureSamples: 500 }, seeds: [1] },
