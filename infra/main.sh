@@ -26,7 +26,8 @@ logs="${SWNAS_DATA_DIR:-$root/.data}/logs"
 mkdir -p "$logs"
 node bin/swnas.js worker --queue control >>"$logs/control-worker.log" 2>&1 &
 control_pid=$!
-node bin/swnas.js worker --queue train >>"$logs/train-worker.log" 2>&1 &
+# Training yields the cores to the control worker and the stack, which stay responsive.
+nice -n 10 node bin/swnas.js worker --queue train >>"$logs/train-worker.log" 2>&1 &
 train_pid=$!
 stop_workers() {
   kill -TERM "$control_pid" "$train_pid" 2>/dev/null || true

@@ -11,14 +11,21 @@ export interface WorkerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
 
-/** Starts `swnas worker --queue <queue>` with its output in `logFile`. */
+/**
+ * Starts `swnas worker --queue <queue>` with its output in `logFile`. A positive `niceness`
+ * starts it under `nice`, the way a host shared by training and the control worker keeps
+ * the control worker responsive; `nice` execs node, so the pid stays the worker's.
+ */
 export function startWorker(
   queue: 'train' | 'control' | 'all',
   logFile: string,
   env: NodeJS.ProcessEnv = {},
+  niceness = 0,
 ): WorkerProcess {
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [SWNAS_BIN, 'worker', '--queue', queue], {
+  const command = [process.execPath, SWNAS_BIN, 'worker', '--queue', queue];
+  if (niceness > 0) command.unshift('nice', '-n', String(niceness));
+  const child = spawn(command[0], command.slice(1), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

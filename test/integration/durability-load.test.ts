@@ -24,14 +24,14 @@ import {
 import { requireStackEnv } from '../helpers/env';
 import { startWorker, WorkerProcess } from '../helpers/workers';
 
-/** Searches started at once; SWNAS_LOAD_SEARCHES overrides (bench/soak-sized runs). */
-const SEARCHES = Number(process.env.SWNAS_LOAD_SEARCHES ?? 6);
+/** Searches started at once; SWNAS_LOAD_SEARCHES overrides. */
+const SEARCHES = Number(process.env.SWNAS_LOAD_SEARCHES ?? 20);
 
-/**
- * Bound on one `search status` query under load. The target is 1 s; the check allows 2 s
- * because a 2-core runner training two candidates measured up to 1.01 s.
- */
-const STATUS_BOUND_MS = 2000;
+/** Bound on one `search status` query while both training workers are busy. */
+const STATUS_BOUND_MS = 1000;
+
+/** The training workers share the cores with the control worker and Temporal; they yield. */
+const TRAINER_NICENESS = 10;
 
 /** The activities the training worker runs (swnas-train). */
 const TRAIN_QUEUE_ACTIVITIES = ['trainCandidate', 'scoreCandidate', 'evaluateCandidate'];
@@ -67,10 +67,10 @@ describe('many searches at once on two training workers', () => {
     const dataset = await importPatterns(`dur-load-${tag}`, env);
     workers.push(
       startWorker('control', join(work, 'control.log'), env),
-      startWorker('train', join(work, 'train-1.log'), env),
-      startWorker('train', join(work, 'train-2.log'), env),
+      startWorker('train', join(work, 'train-1.log'), env, TRAINER_NICENESS),
+      startWorker('train', join(work, 'train-2.log'), env, TRAINER_NICENESS),
     );
-    const spec = { dataset, epochs: 1, trainLimit: 200, seed: 11 };
+    const spec = { dataset, epochs: 1, trainLimit: 200, maxIterations: 1, seed: 11 };
     await Promise.all(ids.map((id, i) => startSearch(id, { ...spec, seed: 11 + i }, env)));
   });
 
@@ -92,7 +92,7 @@ describe('many searches at once on two training workers', () => {
     const results = Promise.all(ids.map((id) => searchResult(client, id, 600_000)));
     let settled = false;
     results.finally(() => (settled = true)).catch(() => undefined);
-    while (!settled && samples < 40) {
+    while (!settled) {
       const id = ids[samples % ids.length];
       const startedMs = performance.now();
       const query = client.workflow.getHandle(id).query(progressQuery);
