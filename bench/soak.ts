@@ -1,6 +1,6 @@
 // Soak of the durability scenarios: a training worker SIGKILLed, the Temporal server SIGKILLed
-// and restarted, SeaweedFS down for a while, each repeated N times at random kill points on a
-// private stack, compared with one undisturbed run of the same spec.
+// and restarted, SeaweedFS down for a while, each repeated N times on a private stack while a
+// random candidate trains, at a random epoch, and compared with one undisturbed run.
 // Run: node dist/bench/soak.js [--runs 10] [--seed 1]   (needs no stack of its own)
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import {
   startSearch,
   testClient,
   terminateOpen,
-  waitForTraining,
+  pendingTrainings,
   DURABLE_SPEC,
 } from '../test/helpers/durability';
 import { createPrivateStack, type PrivateStack } from '../test/helpers/private-stack';
@@ -68,14 +68,41 @@ function spawnTrainer(soak: Soak): void {
   soak.trainers.push(startWorker('train', log, soak.env));
 }
 
-/** Disturbs the search at a random epoch; returns the candidate and complete epochs then. */
-async function disturb(soak: Soak, scenario: Scenario, id: string) {
+/**
+ * Polls until `candidateId` trains past `killEpoch`; the candidate's training and where it
+ * stands. A target that finishes between two polls hands over to whichever candidate trains
+ * next, so that every run is disturbed.
+ */
+async function trainingOf(soak: Soak, id: string, candidateId: string, killEpoch: number) {
+  const handle = soak.client.workflow.getHandle(id);
+  let target: string | null = candidateId;
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const progress = await handle.query(progressQuery);
+    if (target && progress.candidates.some((c) => c.candidateId === target)) target = null;
+    const running = progress.running;
+    if (running?.step === 'train' && (target === null || running.candidateId === target)) {
+      const pending = (await pendingTrainings(soak.client, id)).find(
+        (p) => p.activityType === 'trainCandidate' && (p.heartbeat?.epoch ?? 0) >= killEpoch,
+      );
+      if (pending) return { pending, candidateId: running.candidateId };
+    }
+    await sleep(100);
+  }
+  throw new Error(`no training of ${id} reached epoch ${killEpoch} within 300 s`);
+}
+
+/**
+ * Disturbs the search while a randomly drawn candidate of the reference run trains, at a
+ * random epoch; returns the candidate and its complete epochs then.
+ */
+async function disturb(soak: Soak, scenario: Scenario, id: string, reference: SearchResult) {
+  const trained = reference.candidates.filter((c) => !c.reusedFrom);
+  const target = trained[Math.floor(soak.random() * trained.length)].candidateId;
   // Heartbeats are throttled to one per ~2 s, which on this tiny data can be a whole epoch:
   // a kill point in the last epoch may never be seen, so it is drawn from the earlier ones.
   const killEpoch = 1 + Math.floor(soak.random() * (DURABLE_SPEC.epochs - 1));
-  const pending = await waitForTraining(soak.client, id, (h) => h.epoch >= killEpoch);
-  const progress = await soak.client.workflow.getHandle(id).query(progressQuery);
-  const candidateId = progress.running?.candidateId ?? '';
+  const { pending, candidateId } = await trainingOf(soak, id, target, killEpoch);
   const epochsDone = (pending.heartbeat?.epoch ?? 1) - 1;
 
   if (scenario === 'kill-train') {
@@ -99,7 +126,7 @@ async function soakRun(soak: Soak, scenario: Scenario, reference: SearchResult, 
   tally.runs++;
   await startSearch(id, { dataset: soak.dataset, ...PATIENT }, soak.env);
   try {
-    const { candidateId, epochsDone } = await disturb(soak, scenario, id);
+    const { candidateId, epochsDone } = await disturb(soak, scenario, id, reference);
     const result = await searchResult(soak.client, id, 600_000);
     const got = new Set(searchShape(result).candidates.map((c) => c.id));
     const lost = searchShape(reference).candidates.filter((c) => !got.has(c.id)).length;
