@@ -3,7 +3,7 @@
 //
 //   node dist/bench/overhead.js <searchId>
 import { temporal } from '@temporalio/proto';
-import type { SearchResult } from '../workflows/search-state';
+import { trainedCandidates, type SearchResult } from '../workflows/search-state';
 import { withClient } from '../client/temporal';
 
 type Event = temporal.api.history.v1.IHistoryEvent;
@@ -67,7 +67,8 @@ async function main(searchId: string): Promise<void> {
     const firstTask = events.find((e) => e.workflowTaskStartedEventAttributes);
     const startupMs = firstTask ? millis(firstTask) - millis(events[0]) : 0;
     const wallMs = millis(events[events.length - 1]) - millis(events[0]) - startupMs;
-    const epochMs = result.candidates
+    // A candidate that took over a probe's model repeats the probe's epochs; count them once.
+    const epochMs = trainedCandidates(result.candidates)
       .flatMap((c) => c.epochs ?? [])
       .reduce((sum, epoch) => sum + epoch.seconds * 1000, 0);
     const { waits, busyMs } = activityTimes(events);

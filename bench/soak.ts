@@ -23,7 +23,7 @@ import {
 import { createPrivateStack, type PrivateStack } from '../test/helpers/private-stack';
 import { startWorker, type WorkerProcess } from '../test/helpers/workers';
 import { progressQuery } from '../workflows/messages';
-import type { SearchResult } from '../workflows/search-state';
+import { trainedCandidates, type SearchResult } from '../workflows/search-state';
 
 type Scenario = 'kill-train' | 'kill-temporal' | 'stop-s3';
 const SCENARIOS: Scenario[] = ['kill-train', 'kill-temporal', 'stop-s3'];
@@ -97,7 +97,7 @@ async function trainingOf(soak: Soak, id: string, candidateId: string, killEpoch
  * random epoch; returns the candidate and its complete epochs then.
  */
 async function disturb(soak: Soak, scenario: Scenario, id: string, reference: SearchResult) {
-  const trained = reference.candidates.filter((c) => !c.reusedFrom);
+  const trained = trainedCandidates(reference.candidates);
   const target = trained[Math.floor(soak.random() * trained.length)].candidateId;
   // Heartbeats are throttled to one per ~2 s, which on this tiny data can be a whole epoch:
   // a kill point in the last epoch may never be seen, so it is drawn from the earlier ones.

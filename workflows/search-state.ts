@@ -139,9 +139,14 @@ export function trainedProbe(state: SearchState, depths: number[]): CandidateRec
   return state.candidates.find((c) => c.role === 'probe' && c.depths.join(',') === key);
 }
 
-/** How many candidates trained a model of their own (reused ones did not). */
+/** The candidates that trained a model of their own (a reused one carries its probe's). */
+export function trainedCandidates(candidates: CandidateRecord[]): CandidateRecord[] {
+  return candidates.filter((c) => !c.reusedFrom);
+}
+
+/** How many candidates trained a model of their own. */
 export function modelsTrained(candidates: CandidateRecord[]): number {
-  return candidates.filter((c) => !c.reusedFrom).length;
+  return trainedCandidates(candidates).length;
 }
 
 /** Highest validation accuracy among initial and grown candidates; probes are not results. */
