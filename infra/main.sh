@@ -44,5 +44,5 @@ node bin/swnas.js search start --id "$search_id" --dataset fashion-mnist \
   --iterations "${SWNAS_MAIN_ITERATIONS:-3}" \
   --feature-samples "${SWNAS_MAIN_FEATURE_SAMPLES:-1000}" \
   --watch "$@"
-node bin/swnas.js search result "$search_id"
+# --watch ends with the result tables; the link leads to the search in the Temporal UI.
 echo "Temporal UI: $SWNAS_UI_URL/namespaces/$TEMPORAL_NAMESPACE/workflows/$search_id"
