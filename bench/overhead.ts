@@ -5,17 +5,13 @@
 import { temporal } from '@temporalio/proto';
 import { trainedCandidates, type SearchResult } from '../workflows/search-state';
 import { withClient } from '../client/temporal';
+import { median } from './stats';
 
 type Event = temporal.api.history.v1.IHistoryEvent;
 
 function millis(event: Event): number {
   const time = event.eventTime;
   return Number(time?.seconds ?? 0) * 1000 + Math.round((time?.nanos ?? 0) / 1e6);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
 }
 
 interface ActivityTimes {

@@ -1,9 +1,12 @@
 // Training throughput of candidate ResNets: native tfjs-node (this process), pure-JS tfjs
 // (a child process with SWNAS_BACKEND=cpu, a few small steps) and Python Keras on the same
 // TensorFlow version (bench/keras_train.py in its own venv). Prints images/s, achieved
-// GFLOP/s (2 FLOPs per MAC, x3 for forward + both backward passes) and the ratios.
+// GFLOP/s (2 FLOPs per MAC, x3 for forward + both backward passes) and the ratios. Native
+// and Keras run in alternation for a few rounds and each figure is the median over rounds,
+// the ratio the median of each round's back-to-back pair: on shared cores a single run can
+// be off by a third.
 //
-//   node dist/bench/train-throughput.js [--steps 20] [--warmup 3] [--batch 128]
+//   node dist/bench/train-throughput.js [--rounds 3] [--steps 20] [--warmup 3] [--batch 128]
 //        [--js-batch 8] [--js-steps 1] [--skip-js] [--skip-keras] [--case 9,9,9:32x32x3 ...]
 //        [--plain]   (tfjs' own batch-norm and ReLU ops instead of the fused kernels)
 import { spawnSync } from 'node:child_process';
@@ -16,6 +19,7 @@ import { candidateCost } from '../activities/cost';
 import { buildCandidate } from '../activities/model';
 import { describeBackend } from '../activities/tf';
 import { trainCandidate } from '../activities/trainer';
+import { median } from './stats';
 
 type Shape = [number, number, number];
 interface Case {
@@ -127,6 +131,7 @@ const fixed = (value: number | undefined, digits = 1) =>
 function parse() {
   const { values } = parseArgs({
     options: {
+      rounds: { type: 'string', default: '3' },
       steps: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '3' },
       batch: { type: 'string', default: '128' },
@@ -168,8 +173,10 @@ async function main(): Promise<void> {
   };
   const python = flags['skip-keras'] ? undefined : venvPython();
   console.log('native backend', describeBackend());
+  const rounds = Number(flags.rounds);
   console.log(
-    `native and Keras: batch ${run.batch}, ${run.warmup} warm-up + ${run.steps} timed steps`,
+    `native and Keras: batch ${run.batch}, ${run.warmup} warm-up + ${run.steps} timed steps, ` +
+      `median of ${rounds} alternating rounds`,
   );
   console.log(
     `pure JS: batch ${jsRun.batch}, 1 warm-up + ${jsRun.steps} timed step(s), depths [2,2,2] only`,
@@ -195,20 +202,30 @@ async function main(): Promise<void> {
       classes: CLASSES,
       depths: testCase.depths,
     }).macs;
-    const native = await measureTfjs(testCase, run);
-    const keras = python ? measureKeras(python, testCase, run) : undefined;
+    const natives: number[] = [];
+    const kerases: ReturnType<typeof measureKeras>[] = [];
+    for (let round = 0; round < rounds; round++) {
+      natives.push(await measureTfjs(testCase, run));
+      if (python) kerases.push(measureKeras(python, testCase, run));
+    }
+    const native = median(natives);
+    const keras = kerases.length
+      ? { ...kerases[0], imagesPerSecond: median(kerases.map((k) => k.imagesPerSecond)) }
+      : undefined;
+    const ratio = kerases.length
+      ? median(kerases.map((k, i) => natives[i] / k.imagesPerSecond))
+      : undefined;
     const smallModel = testCase.depths[0] === 2;
     const js = !flags['skip-js'] && smallModel ? measureJsChild(testCase, jsRun) : undefined;
     const name = `[${testCase.depths}] ${testCase.input.join('x')}`;
     const row = [name, fixed(macs / 1e6), fixed(native), fixed(gflops(macs, native))];
     row.push(fixed(keras?.imagesPerSecond), fixed(keras && gflops(macs, keras.imagesPerSecond)));
-    row.push(
-      fixed(js, 2),
-      fixed(keras && native / keras.imagesPerSecond, 2),
-      fixed(js && native / js, 0),
-    );
+    row.push(fixed(js, 2), fixed(ratio, 2), fixed(js && native / js, 0));
     console.log(row.join(' | '));
-    if (keras) console.log(`  (Keras ${keras.keras} on TensorFlow ${keras.tf})`);
+    if (keras) {
+      const pairs = kerases.map((k, i) => (natives[i] / k.imagesPerSecond).toFixed(2));
+      console.log(`  (Keras ${keras.keras} on TensorFlow ${keras.tf}; rounds ${pairs.join(' ')})`);
+    }
   }
 }
 
