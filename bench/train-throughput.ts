@@ -151,6 +151,10 @@ function parse() {
 
 async function main(): Promise<void> {
   const flags = parse();
+  const rounds = Number(flags.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new Error(`--rounds must be a whole number of at least 1, not ${flags.rounds}`);
+  }
   const run: Run = {
     batch: Number(flags.batch),
     warmup: Number(flags.warmup),
@@ -173,7 +177,6 @@ async function main(): Promise<void> {
   };
   const python = flags['skip-keras'] ? undefined : venvPython();
   console.log('native backend', describeBackend());
-  const rounds = Number(flags.rounds);
   console.log(
     `native and Keras: batch ${run.batch}, ${run.warmup} warm-up + ${run.steps} timed steps, ` +
       `median of ${rounds} alternating rounds`,
@@ -212,9 +215,8 @@ async function main(): Promise<void> {
     const keras = kerases.length
       ? { ...kerases[0], imagesPerSecond: median(kerases.map((k) => k.imagesPerSecond)) }
       : undefined;
-    const ratio = kerases.length
-      ? median(kerases.map((k, i) => natives[i] / k.imagesPerSecond))
-      : undefined;
+    const pairRatios = kerases.map((k, i) => natives[i] / k.imagesPerSecond);
+    const ratio = pairRatios.length ? median(pairRatios) : undefined;
     const smallModel = testCase.depths[0] === 2;
     const js = !flags['skip-js'] && smallModel ? measureJsChild(testCase, jsRun) : undefined;
     const name = `[${testCase.depths}] ${testCase.input.join('x')}`;
@@ -223,8 +225,8 @@ async function main(): Promise<void> {
     row.push(fixed(js, 2), fixed(ratio, 2), fixed(js && native / js, 0));
     console.log(row.join(' | '));
     if (keras) {
-      const pairs = kerases.map((k, i) => (natives[i] / k.imagesPerSecond).toFixed(2));
-      console.log(`  (Keras ${keras.keras} on TensorFlow ${keras.tf}; rounds ${pairs.join(' ')})`);
+      const rounds = pairRatios.map((r) => r.toFixed(2)).join(' ');
+      console.log(`  (Keras ${keras.keras} on TensorFlow ${keras.tf}; rounds ${rounds})`);
     }
   }
 }
